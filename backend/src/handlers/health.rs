@@ -1,0 +1,9 @@
+//! Liveness probe for container runtimes and load balancers.
+
+use axum::Json;
+use serde_json::{json, Value};
+
+/// Answers `GET /healthz` with 200 while the process serves requests.
+pub async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}

@@ -1,0 +1,250 @@
+//! Checks the image tarball that `bazel build //:image_tarball` writes,
+//! reading it with general-purpose tar, gzip and JSON code rather than the
+//! image tool's own.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
+use std::sync::OnceLock;
+
+use flate2::read::GzDecoder;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Upper bound for the whole tarball. The static binary is most of it.
+const SIZE_BUDGET_BYTES: u64 = 16 * 1024 * 1024;
+
+const ELF_MACHINE_X86_64: u16 = 62;
+const PT_INTERP: u32 = 3;
+
+struct Entry {
+    kind: tar::EntryType,
+    mode: u32,
+    uid: u64,
+    gid: u64,
+    data: Vec<u8>,
+}
+
+struct Image {
+    tarball_size: u64,
+    config: Value,
+    /// Entries of each layer, bottom layer first, keyed by absolute path.
+    layers: Vec<BTreeMap<String, Entry>>,
+    diff_ids: Vec<String>,
+}
+
+fn tarball_path() -> String {
+    std::env::var("IMAGE_TARBALL").expect("IMAGE_TARBALL names the image tarball")
+}
+
+fn read_entries(reader: impl Read) -> BTreeMap<String, Vec<u8>> {
+    let mut archive = tar::Archive::new(reader);
+    let mut files = BTreeMap::new();
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let path = entry.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        files.insert(path, data);
+    }
+    files
+}
+
+fn read_layer(bytes: &[u8]) -> (BTreeMap<String, Entry>, String) {
+    let mut tar_bytes = Vec::new();
+    GzDecoder::new(bytes).read_to_end(&mut tar_bytes).unwrap();
+    let diff_id = format!("sha256:{:x}", Sha256::digest(&tar_bytes));
+    let mut archive = tar::Archive::new(tar_bytes.as_slice());
+    let mut entries = BTreeMap::new();
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let header = entry.header().clone();
+        let path = entry.path().unwrap().to_string_lossy().into_owned();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        let path = format!("/{}", path.trim_end_matches('/'));
+        entries.insert(
+            path,
+            Entry {
+                kind: header.entry_type(),
+                mode: header.mode().unwrap(),
+                uid: header.uid().unwrap(),
+                gid: header.gid().unwrap(),
+                data,
+            },
+        );
+    }
+    (entries, diff_id)
+}
+
+fn image() -> &'static Image {
+    static IMAGE: OnceLock<Image> = OnceLock::new();
+    IMAGE.get_or_init(|| {
+        let path = tarball_path();
+        let tarball_size = std::fs::metadata(&path).unwrap().len();
+        let files = read_entries(File::open(&path).unwrap());
+        let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+        let manifest = &manifest[0];
+        let config_path = manifest["Config"].as_str().unwrap();
+        let config: Value = serde_json::from_slice(&files[config_path]).unwrap();
+        let mut layers = Vec::new();
+        let mut diff_ids = Vec::new();
+        for layer in manifest["Layers"].as_array().unwrap() {
+            let (entries, diff_id) = read_layer(&files[layer.as_str().unwrap()]);
+            layers.push(entries);
+            diff_ids.push(diff_id);
+        }
+        Image {
+            tarball_size,
+            config,
+            layers,
+            diff_ids,
+        }
+    })
+}
+
+/// The entry at `path` in whichever layer holds it.
+fn entry(path: &str) -> &'static Entry {
+    image()
+        .layers
+        .iter()
+        .find_map(|layer| layer.get(path))
+        .unwrap_or_else(|| panic!("no layer contains {path}"))
+}
+
+fn read_u16(bytes: &[u8], offset: usize) -> u16 {
+    u16::from_le_bytes(bytes[offset..offset + 2].try_into().unwrap())
+}
+
+fn read_u32(bytes: &[u8], offset: usize) -> u32 {
+    u32::from_le_bytes(bytes[offset..offset + 4].try_into().unwrap())
+}
+
+fn read_u64(bytes: &[u8], offset: usize) -> u64 {
+    u64::from_le_bytes(bytes[offset..offset + 8].try_into().unwrap())
+}
+
+#[test]
+fn platform_is_linux_amd64() {
+    assert_eq!(image().config["os"], "linux");
+    assert_eq!(image().config["architecture"], "amd64");
+}
+
+#[test]
+fn runs_backend_as_nonroot() {
+    let config = &image().config["config"];
+    assert_eq!(config["User"], "65532");
+    assert_eq!(config["Entrypoint"], serde_json::json!(["/app/backend"]));
+    assert_eq!(config["WorkingDir"], "/app");
+}
+
+#[test]
+fn exposes_port_3000() {
+    let ports = image().config["config"]["ExposedPorts"].as_object().unwrap();
+    let keys: Vec<&String> = ports.keys().collect();
+    assert_eq!(keys, ["3000/tcp"]);
+}
+
+#[test]
+fn env_sets_port_and_log_level() {
+    let env = &image().config["config"]["Env"];
+    let env: Vec<&str> = env.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(env.contains(&"PORT=3000"), "{env:?}");
+    assert!(env.contains(&"RUST_LOG=info"), "{env:?}");
+}
+
+#[test]
+fn labels_name_title_version_revision() {
+    let labels = &image().config["config"]["Labels"];
+    assert_eq!(labels["org.opencontainers.image.title"], "webapp");
+    for key in [
+        "org.opencontainers.image.version",
+        "org.opencontainers.image.revision",
+    ] {
+        let value = labels[key].as_str().unwrap_or_default();
+        assert!(!value.is_empty(), "label {key} is empty");
+        assert!(!value.contains('{'), "label {key} is not expanded: {value}");
+    }
+}
+
+#[test]
+fn diff_ids_match_layers() {
+    let expected: Vec<&str> = image().config["rootfs"]["diff_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(expected, image().diff_ids);
+}
+
+#[test]
+fn base_files_have_modes_and_owners() {
+    for path in ["/etc/passwd", "/etc/group", "/etc/ssl/certs/ca-certificates.crt"] {
+        let file = entry(path);
+        assert_eq!(file.kind, tar::EntryType::Regular, "{path}");
+        assert_eq!(file.mode, 0o644, "{path}");
+        assert_eq!((file.uid, file.gid), (0, 0), "{path}");
+    }
+    let tmp = entry("/tmp");
+    assert_eq!(tmp.kind, tar::EntryType::Directory);
+    assert_eq!(tmp.mode, 0o1777);
+}
+
+#[test]
+fn passwd_has_nonroot_user() {
+    let passwd = String::from_utf8_lossy(&entry("/etc/passwd").data).into_owned();
+    assert!(passwd.lines().any(|line| line.starts_with("nonroot:x:65532:65532:")), "{passwd}");
+    let group = String::from_utf8_lossy(&entry("/etc/group").data).into_owned();
+    assert!(group.lines().any(|line| line.starts_with("nonroot:x:65532:")), "{group}");
+}
+
+#[test]
+fn ca_bundle_holds_certificates() {
+    let bundle = String::from_utf8_lossy(&entry("/etc/ssl/certs/ca-certificates.crt").data).into_owned();
+    let count = bundle.matches("-----BEGIN CERTIFICATE-----").count();
+    assert!(count > 100, "only {count} certificates");
+}
+
+#[test]
+fn binary_is_static_x86_64_elf() {
+    let binary = entry("/app/backend");
+    assert_eq!(binary.kind, tar::EntryType::Regular);
+    assert_eq!(binary.mode, 0o755);
+    assert_eq!((binary.uid, binary.gid), (0, 0));
+
+    let elf = &binary.data;
+    assert_eq!(&elf[..4], b"\x7fELF", "not an ELF file");
+    assert_eq!(elf[4], 2, "not a 64-bit ELF file");
+    assert_eq!(elf[5], 1, "not little-endian");
+    assert_eq!(read_u16(elf, 18), ELF_MACHINE_X86_64, "not built for x86-64");
+
+    let phoff = read_u64(elf, 32) as usize;
+    let phentsize = read_u16(elf, 54) as usize;
+    let phnum = read_u16(elf, 56) as usize;
+    assert!(phnum > 0, "no program headers");
+    for index in 0..phnum {
+        let kind = read_u32(elf, phoff + index * phentsize);
+        assert_ne!(kind, PT_INTERP, "program header {index} is PT_INTERP: the binary is dynamic");
+    }
+}
+
+#[test]
+fn binary_layer_holds_only_the_binary() {
+    let layer = image()
+        .layers
+        .iter()
+        .find(|layer| layer.contains_key("/app/backend"))
+        .unwrap();
+    let paths: Vec<&String> = layer.keys().collect();
+    assert_eq!(paths, ["/app", "/app/backend"]);
+}
+
+#[test]
+fn tarball_fits_size_budget() {
+    let size = image().tarball_size;
+    assert!(
+        size <= SIZE_BUDGET_BYTES,
+        "image tarball is {size} bytes, over the budget of {SIZE_BUDGET_BYTES}"
+    );
+}

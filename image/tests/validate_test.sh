@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Validates the image with tools that share no code with imagetool: crane
+# and skopeo read the docker-archive tarball and the OCI layout, check
+# every digest and size, and umoci unpacks the layers into a root
+# filesystem.
+set -euo pipefail
+
+tarball=$PWD/$1
+layout=$PWD/$2
+work=${TEST_TMPDIR:-$(mktemp -d)}
+
+for tool in crane skopeo umoci; do
+  command -v "$tool" >/dev/null || {
+    echo "FAIL: $tool is not installed; the build root (tools/bazel) provides it"
+    exit 1
+  }
+done
+
+# skopeo copy refuses to run without a signature policy.
+policy=$work/policy.json
+echo '{"default": [{"type": "insecureAcceptAnything"}]}' >"$policy"
+
+set -x
+crane validate --tarball "$tarball"
+skopeo --policy "$policy" inspect "docker-archive:$tarball" >/dev/null
+skopeo --policy "$policy" inspect "oci:$layout" >/dev/null
+# Copying re-reads and verifies every blob; the copies are compared below.
+skopeo --policy "$policy" copy --quiet "docker-archive:$tarball" "oci:$work/from-tarball:latest"
+skopeo --policy "$policy" copy --quiet "oci:$layout" "oci:$work/from-layout:latest"
+umoci unpack --rootless --image "$work/from-tarball:latest" "$work/bundle" >/dev/null
+set +x
+
+test -x "$work/bundle/rootfs/app/backend"
+test -f "$work/bundle/rootfs/etc/passwd"
+config_digest() {
+  skopeo --policy "$policy" inspect --raw "oci:$1:latest" | sed -n 's/.*"config":{[^}]*"digest":"\([^"]*\)".*/\1/p'
+}
+from_tarball=$(config_digest "$work/from-tarball")
+from_layout=$(config_digest "$work/from-layout")
+if [[ -z "$from_tarball" || "$from_tarball" != "$from_layout" ]]; then
+  echo "FAIL: config digest of the tarball ($from_tarball) differs from the layout's ($from_layout)"
+  exit 1
+fi
+echo "PASS: tarball and layout are valid and hold the same config $from_tarball"
