@@ -8,11 +8,13 @@ imagetool=$PWD/$1
 testdata=$PWD/oci/imagetool/tests/testdata
 work=${TEST_TMPDIR:-$(mktemp -d)}
 
-# Sources are copied so that their modification times can change.
+# Sources are copied, links resolved, so that their modification times can
+# change.
 build() {
   local out=$1 mtime=$2
   mkdir -p "$out/src" "$out/layout"
-  cp -R "$testdata/." "$out/src/"
+  cp -RL "$testdata/." "$out/src/"
+  chmod -R u+w "$out/src"
   find "$out/src" -exec touch -d "$mtime" {} +
   cat >"$out/layer.json" <<JSON
 {"entries": [
