@@ -18,7 +18,7 @@ pub use config::{Config, ConfigError};
 pub fn router(config: &Config) -> Router {
     let api = Router::new().route("/healthz", get(handlers::health::healthz));
     let app = match &config.frontend_dir {
-        Some(dir) => api.fallback_service(handlers::frontend::service(dir)),
+        Some(dir) => api.fallback_service(handlers::frontend::router(dir)),
         None => api,
     };
     app.layer(TraceLayer::new_for_http())

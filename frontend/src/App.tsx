@@ -1,0 +1,22 @@
+import { createResource, Show } from 'solid-js';
+
+import { fetchHealth } from './health';
+
+/** The app's single page: a heading and the backend's health. */
+export function App() {
+  const [health] = createResource(fetchHealth);
+
+  return (
+    <main class="app" data-testid="app">
+      <h1>webapp</h1>
+      <p>
+        Backend:{' '}
+        <Show when={!health.loading} fallback={<span>checking…</span>}>
+          <span data-testid="health">
+            {health.error ? 'unreachable' : health()}
+          </span>
+        </Show>
+      </p>
+    </main>
+  );
+}
