@@ -17,6 +17,9 @@ export function App() {
           </span>
         </Show>
       </p>
+      <Show when={import.meta.env.VITE_BUILD_LABEL}>
+        {(label) => <footer>{label()}</footer>}
+      </Show>
     </main>
   );
 }

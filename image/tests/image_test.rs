@@ -30,11 +30,14 @@ struct Image {
     config: Value,
     /// Entries of each layer, bottom layer first, keyed by absolute path.
     layers: Vec<BTreeMap<String, Entry>>,
+    /// SHA-256 of each compressed layer, bottom layer first.
+    layer_digests: Vec<String>,
     diff_ids: Vec<String>,
 }
 
-fn tarball_path() -> String {
-    std::env::var("IMAGE_TARBALL").expect("IMAGE_TARBALL names the image tarball")
+fn env_path(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run this test with bazel test"))
 }
 
 fn read_entries(reader: impl Read) -> BTreeMap<String, Vec<u8>> {
@@ -77,30 +80,42 @@ fn read_layer(bytes: &[u8]) -> (BTreeMap<String, Entry>, String) {
     (entries, diff_id)
 }
 
+fn read_image(path: &str) -> Image {
+    let tarball_size = std::fs::metadata(path).unwrap().len();
+    let files = read_entries(File::open(path).unwrap());
+    let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    let manifest = &manifest[0];
+    let config_path = manifest["Config"].as_str().unwrap();
+    let config: Value = serde_json::from_slice(&files[config_path]).unwrap();
+    let mut layers = Vec::new();
+    let mut layer_digests = Vec::new();
+    let mut diff_ids = Vec::new();
+    for layer in manifest["Layers"].as_array().unwrap() {
+        let bytes = &files[layer.as_str().unwrap()];
+        let (entries, diff_id) = read_layer(bytes);
+        layers.push(entries);
+        layer_digests.push(format!("sha256:{:x}", Sha256::digest(bytes)));
+        diff_ids.push(diff_id);
+    }
+    Image {
+        tarball_size,
+        config,
+        layers,
+        layer_digests,
+        diff_ids,
+    }
+}
+
+/// The image that `bazel build //:image_tarball` writes.
 fn image() -> &'static Image {
     static IMAGE: OnceLock<Image> = OnceLock::new();
-    IMAGE.get_or_init(|| {
-        let path = tarball_path();
-        let tarball_size = std::fs::metadata(&path).unwrap().len();
-        let files = read_entries(File::open(&path).unwrap());
-        let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
-        let manifest = &manifest[0];
-        let config_path = manifest["Config"].as_str().unwrap();
-        let config: Value = serde_json::from_slice(&files[config_path]).unwrap();
-        let mut layers = Vec::new();
-        let mut diff_ids = Vec::new();
-        for layer in manifest["Layers"].as_array().unwrap() {
-            let (entries, diff_id) = read_layer(&files[layer.as_str().unwrap()]);
-            layers.push(entries);
-            diff_ids.push(diff_id);
-        }
-        Image {
-            tarball_size,
-            config,
-            layers,
-            diff_ids,
-        }
-    })
+    IMAGE.get_or_init(|| read_image(&env_path("IMAGE_TARBALL")))
+}
+
+/// The same image built with a different frontend build label.
+fn image_with_other_frontend() -> &'static Image {
+    static IMAGE: OnceLock<Image> = OnceLock::new();
+    IMAGE.get_or_init(|| read_image(&env_path("OTHER_FRONTEND_TARBALL")))
 }
 
 /// The entry at `path` in whichever layer holds it.
@@ -140,17 +155,34 @@ fn runs_backend_as_nonroot() {
 
 #[test]
 fn exposes_port_3000() {
-    let ports = image().config["config"]["ExposedPorts"].as_object().unwrap();
+    let ports = image().config["config"]["ExposedPorts"]
+        .as_object()
+        .unwrap();
     let keys: Vec<&String> = ports.keys().collect();
     assert_eq!(keys, ["3000/tcp"]);
+}
+
+/// Index of the layer that holds `path`.
+fn layer_index(image: &Image, path: &str) -> usize {
+    image
+        .layers
+        .iter()
+        .position(|layer| layer.contains_key(path))
+        .unwrap_or_else(|| panic!("no layer contains {path}"))
 }
 
 #[test]
 fn env_sets_port_and_log_level() {
     let env = &image().config["config"]["Env"];
-    let env: Vec<&str> = env.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let env: Vec<&str> = env
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     assert!(env.contains(&"PORT=3000"), "{env:?}");
     assert!(env.contains(&"RUST_LOG=info"), "{env:?}");
+    assert!(env.contains(&"FRONTEND_DIR=/app/frontend"), "{env:?}");
 }
 
 #[test]
@@ -180,7 +212,11 @@ fn diff_ids_match_layers() {
 
 #[test]
 fn base_files_have_modes_and_owners() {
-    for path in ["/etc/passwd", "/etc/group", "/etc/ssl/certs/ca-certificates.crt"] {
+    for path in [
+        "/etc/passwd",
+        "/etc/group",
+        "/etc/ssl/certs/ca-certificates.crt",
+    ] {
         let file = entry(path);
         assert_eq!(file.kind, tar::EntryType::Regular, "{path}");
         assert_eq!(file.mode, 0o644, "{path}");
@@ -194,14 +230,25 @@ fn base_files_have_modes_and_owners() {
 #[test]
 fn passwd_has_nonroot_user() {
     let passwd = String::from_utf8_lossy(&entry("/etc/passwd").data).into_owned();
-    assert!(passwd.lines().any(|line| line.starts_with("nonroot:x:65532:65532:")), "{passwd}");
+    assert!(
+        passwd
+            .lines()
+            .any(|line| line.starts_with("nonroot:x:65532:65532:")),
+        "{passwd}"
+    );
     let group = String::from_utf8_lossy(&entry("/etc/group").data).into_owned();
-    assert!(group.lines().any(|line| line.starts_with("nonroot:x:65532:")), "{group}");
+    assert!(
+        group
+            .lines()
+            .any(|line| line.starts_with("nonroot:x:65532:")),
+        "{group}"
+    );
 }
 
 #[test]
 fn ca_bundle_holds_certificates() {
-    let bundle = String::from_utf8_lossy(&entry("/etc/ssl/certs/ca-certificates.crt").data).into_owned();
+    let bundle =
+        String::from_utf8_lossy(&entry("/etc/ssl/certs/ca-certificates.crt").data).into_owned();
     let count = bundle.matches("-----BEGIN CERTIFICATE-----").count();
     assert!(count > 100, "only {count} certificates");
 }
@@ -217,7 +264,11 @@ fn binary_is_static_x86_64_elf() {
     assert_eq!(&elf[..4], b"\x7fELF", "not an ELF file");
     assert_eq!(elf[4], 2, "not a 64-bit ELF file");
     assert_eq!(elf[5], 1, "not little-endian");
-    assert_eq!(read_u16(elf, 18), ELF_MACHINE_X86_64, "not built for x86-64");
+    assert_eq!(
+        read_u16(elf, 18),
+        ELF_MACHINE_X86_64,
+        "not built for x86-64"
+    );
 
     let phoff = read_u64(elf, 32) as usize;
     let phentsize = read_u16(elf, 54) as usize;
@@ -225,7 +276,10 @@ fn binary_is_static_x86_64_elf() {
     assert!(phnum > 0, "no program headers");
     for index in 0..phnum {
         let kind = read_u32(elf, phoff + index * phentsize);
-        assert_ne!(kind, PT_INTERP, "program header {index} is PT_INTERP: the binary is dynamic");
+        assert_ne!(
+            kind, PT_INTERP,
+            "program header {index} is PT_INTERP: the binary is dynamic"
+        );
     }
 }
 
@@ -246,5 +300,73 @@ fn tarball_fits_size_budget() {
     assert!(
         size <= SIZE_BUDGET_BYTES,
         "image tarball is {size} bytes, over the budget of {SIZE_BUDGET_BYTES}"
+    );
+}
+
+#[test]
+fn layers_are_base_frontend_binary() {
+    let image = image();
+    assert_eq!(image.layers.len(), 3);
+    assert_eq!(layer_index(image, "/etc/passwd"), 0);
+    assert_eq!(layer_index(image, "/app/frontend/index.html"), 1);
+    assert_eq!(layer_index(image, "/app/backend"), 2);
+}
+
+#[test]
+fn frontend_files_have_modes_and_owners() {
+    let layer = &image().layers[layer_index(image(), "/app/frontend/index.html")];
+    let index = &layer["/app/frontend/index.html"];
+    assert_eq!(index.kind, tar::EntryType::Regular);
+    assert_eq!(index.mode, 0o644);
+    assert_eq!((index.uid, index.gid), (0, 0));
+    let html = String::from_utf8_lossy(&index.data).into_owned();
+    assert!(
+        html.contains("id=\"root\""),
+        "index.html has no root element: {html}"
+    );
+    assert_eq!(
+        layer["/app/frontend/assets"].kind,
+        tar::EntryType::Directory
+    );
+    assert_eq!(layer["/app/frontend/assets"].mode, 0o755);
+}
+
+#[test]
+fn frontend_scripts_are_hashed_and_precompressed() {
+    let layer = &image().layers[layer_index(image(), "/app/frontend/index.html")];
+    let scripts: Vec<&String> = layer
+        .keys()
+        .filter(|path| path.starts_with("/app/frontend/assets/") && path.ends_with(".js"))
+        .collect();
+    assert!(!scripts.is_empty(), "no scripts under /app/frontend/assets");
+    for script in scripts {
+        let name = script.rsplit('/').next().unwrap();
+        assert!(
+            name.contains('-'),
+            "{script} has no content hash in its name"
+        );
+        for suffix in [".gz", ".br"] {
+            let copy = format!("{script}{suffix}");
+            assert!(layer.contains_key(&copy), "{copy} is missing");
+        }
+    }
+}
+
+#[test]
+fn frontend_change_keeps_binary_layer() {
+    let (ours, other) = (image(), image_with_other_frontend());
+    let binary = layer_index(ours, "/app/backend");
+    let frontend = layer_index(ours, "/app/frontend/index.html");
+    assert_eq!(
+        ours.layer_digests[binary], other.layer_digests[binary],
+        "the binary layer changed with the frontend"
+    );
+    assert_eq!(
+        ours.layer_digests[0], other.layer_digests[0],
+        "the base layer changed"
+    );
+    assert_ne!(
+        ours.layer_digests[frontend], other.layer_digests[frontend],
+        "the frontend layer did not change: the test's frontend change had no effect"
     );
 }

@@ -32,6 +32,7 @@ set +x
 
 test -x "$work/bundle/rootfs/app/backend"
 test -f "$work/bundle/rootfs/etc/passwd"
+test -f "$work/bundle/rootfs/app/frontend/index.html"
 # Both sources must carry the same config: the same diff IDs, entrypoint,
 # user and labels.
 if ! diff <(skopeo --policy "$policy" inspect --config "docker-archive:$tarball") \

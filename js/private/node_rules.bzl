@@ -1,5 +1,7 @@
 """Implementation of vite_build and node_test."""
 
+load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
+
 _TOOLCHAIN = "//js:toolchain_type"
 
 def _package_path(file, package):
@@ -54,6 +56,10 @@ def _vite_build_impl(ctx):
         commands.append('"$node" .bazel/precompress.mjs "$OUT_DIR"')
     runner, manifest = _write_runner(ctx, ctx.label.name + "_build", ctx.files.srcs, extra, commands, for_runfiles = False)
 
+    env = dict(ctx.attr.env, OUT_DIR = output.path)
+    for flag, name in ctx.attr.env_from_flags.items():
+        env[name] = str(flag[BuildSettingInfo].value)
+
     ctx.actions.run(
         executable = runner,
         inputs = depset(
@@ -61,7 +67,7 @@ def _vite_build_impl(ctx):
             transitive = [depset([ctx.toolchains[_TOOLCHAIN].nodeinfo.node])],
         ),
         outputs = [output],
-        env = {"OUT_DIR": output.path},
+        env = env,
         mnemonic = "ViteBuild",
         progress_message = "Bundling %{label} with Vite",
     )
@@ -100,6 +106,13 @@ vite_build(
 ```
 """,
     attrs = dict(_COMMON_ATTRS, **{
+        "env": attr.string_dict(
+            doc = "Environment of `vite build`; Vite exposes `VITE_*` variables to the app as `import.meta.env`.",
+        ),
+        "env_from_flags": attr.label_keyed_string_dict(
+            doc = "Build settings whose values to pass as environment variables: setting label to variable name.",
+            providers = [BuildSettingInfo],
+        ),
         "precompress": attr.bool(
             doc = "Write gzip and brotli copies of compressible files next to them.",
             default = True,
