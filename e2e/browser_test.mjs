@@ -1,5 +1,5 @@
 // Loads the served app in headless Chromium and checks that it renders:
-// the root element holds the app, the backend's health shows up, a
+// the root element contains the app, the backend's health shows up, a
 // client-side route renders the same app, and the console stays free of
 // errors. Saves a screenshot of the page.
 //

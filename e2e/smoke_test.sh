@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Loads the image with `bazel run //:load`, runs it in podman with a port
-# published on 127.0.0.1, checks GET /healthz, renders the frontend in
-# headless Chromium (browser_test.mjs), then stops the container and fails
-# if stopping takes 2 seconds or more: a server that ignores SIGTERM waits
-# out podman's 10 s grace period instead.
+# Loads the image with `bazel run //:load` and runs it in podman with a
+# port published on 127.0.0.1. Checks GET /healthz and renders the
+# frontend in headless Chromium (browser_test.mjs). Then stops the
+# container and fails if stopping takes 2 seconds or more, because a server
+# that ignores SIGTERM waits out podman's 10 s grace period instead.
 #
 # Needs root, podman with a working runtime, curl, Chromium, and
 # `npm ci` run in this folder. BAZEL overrides the launcher (default:

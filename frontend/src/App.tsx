@@ -2,7 +2,7 @@ import { createResource, Show } from 'solid-js';
 
 import { fetchHealth } from './health';
 
-/** The app's single page: a heading and the backend's health. */
+/** Renders the app's single page: a heading and the backend's health. */
 export function App() {
   const [health] = createResource(fetchHealth);
 

@@ -1,4 +1,4 @@
-/** The backend's answer to GET /healthz, such as "ok". */
+/** Fetches GET /healthz and returns its status, such as "ok". */
 export async function fetchHealth(): Promise<string> {
   const response = await fetch('/healthz', {
     headers: { accept: 'application/json' },

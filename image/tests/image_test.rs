@@ -106,19 +106,19 @@ fn read_image(path: &str) -> Image {
     }
 }
 
-/// The image that `bazel build //:image_tarball` writes.
+/// Reads the image that `bazel build //:image_tarball` writes, once.
 fn image() -> &'static Image {
     static IMAGE: OnceLock<Image> = OnceLock::new();
     IMAGE.get_or_init(|| read_image(&env_path("IMAGE_TARBALL")))
 }
 
-/// The same image built with a different frontend build label.
+/// Reads the same image built with a different frontend build label, once.
 fn image_with_other_frontend() -> &'static Image {
     static IMAGE: OnceLock<Image> = OnceLock::new();
     IMAGE.get_or_init(|| read_image(&env_path("OTHER_FRONTEND_TARBALL")))
 }
 
-/// The entry at `path` in whichever layer holds it.
+/// Returns the entry at `path` from whichever layer contains it.
 fn entry(path: &str) -> &'static Entry {
     image()
         .layers
@@ -162,7 +162,7 @@ fn exposes_port_3000() {
     assert_eq!(keys, ["3000/tcp"]);
 }
 
-/// Index of the layer that holds `path`.
+/// Returns the index of the layer that contains `path`.
 fn layer_index(image: &Image, path: &str) -> usize {
     image
         .layers
@@ -246,7 +246,7 @@ fn passwd_has_nonroot_user() {
 }
 
 #[test]
-fn ca_bundle_holds_certificates() {
+fn ca_bundle_contains_certificates() {
     let bundle =
         String::from_utf8_lossy(&entry("/etc/ssl/certs/ca-certificates.crt").data).into_owned();
     let count = bundle.matches("-----BEGIN CERTIFICATE-----").count();
@@ -284,7 +284,7 @@ fn binary_is_static_x86_64_elf() {
 }
 
 #[test]
-fn binary_layer_holds_only_the_binary() {
+fn binary_layer_contains_only_binary() {
     let layer = image()
         .layers
         .iter()

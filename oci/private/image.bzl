@@ -1,6 +1,6 @@
 """Implementation of oci_image."""
 
-load(":paths.bzl", "check_image_path")
+load(":common.bzl", "IMAGETOOL_ATTR", "check_image_path")
 
 def _exposed_port(port, label):
     number, _, protocol = port.partition("/")
@@ -81,11 +81,7 @@ _oci_image = rule(
         "user": attr.string(doc = "User (and optionally group) the process runs as, such as `\"65532\"`."),
         "variant": attr.string(doc = "CPU variant, such as `v8` for arm64; empty for none."),
         "workdir": attr.string(doc = "Absolute working directory of the process."),
-        "_imagetool": attr.label(
-            default = "//oci/imagetool",
-            executable = True,
-            cfg = "exec",
-        ),
+        "_imagetool": IMAGETOOL_ATTR,
     },
 )
 

@@ -1,6 +1,6 @@
 """Implementation of oci_layer."""
 
-load(":paths.bzl", "check_image_path", "parse_mode")
+load(":common.bzl", "IMAGETOOL_ATTR", "check_image_path", "parse_mode")
 
 def _oci_layer_impl(ctx):
     uid_gid = ctx.attr.owner.split(":")
@@ -97,10 +97,6 @@ oci_layer(
             doc = "Numeric `uid:gid` that owns every entry.",
             default = "0:0",
         ),
-        "_imagetool": attr.label(
-            default = "//oci/imagetool",
-            executable = True,
-            cfg = "exec",
-        ),
+        "_imagetool": IMAGETOOL_ATTR,
     },
 )

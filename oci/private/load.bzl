@@ -1,5 +1,7 @@
 """Implementation of oci_load."""
 
+load(":common.bzl", "IMAGETOOL_ATTR")
+
 def _check_repo_tag(tag, label):
     name, _, version = tag.rpartition(":")
     if not name or not version or "/" in version or name != name.lower():
@@ -73,11 +75,7 @@ oci_load(
             doc = "Names under which the engine stores the image, each `name:tag`.",
             mandatory = True,
         ),
-        "_imagetool": attr.label(
-            default = "//oci/imagetool",
-            executable = True,
-            cfg = "exec",
-        ),
+        "_imagetool": IMAGETOOL_ATTR,
         "_loader_template": attr.label(
             default = "//oci/private:load.sh.tpl",
             allow_single_file = True,

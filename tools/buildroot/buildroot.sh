@@ -16,6 +16,8 @@ BUILDROOT_SUITE=forky
 BUILDROOT_PROVISION_MIN_GIB=10
 # Free space below which a build is not started.
 BUILDROOT_RUN_MIN_GIB=2
+# The apt configuration that the mirror is read from.
+BUILDROOT_APT_DIR=${BUILDROOT_APT_DIR:-/etc/apt}
 # Variables passed from the host into the root; everything else is reset.
 BUILDROOT_PASS_ENV=(TERM CI SOURCE_DATE_EPOCH HTTP_PROXY HTTPS_PROXY NO_PROXY
   http_proxy https_proxy no_proxy)
@@ -51,7 +53,7 @@ buildroot_mirror() {
   local file uri=""
   # deb822 sources: the first stanza whose URI ends in /debian and whose
   # suites are not the security archive.
-  for file in /etc/apt/sources.list.d/*.sources; do
+  for file in "$BUILDROOT_APT_DIR"/sources.list.d/*.sources; do
     [[ -f "$file" ]] || continue
     uri=$(awk 'BEGIN { RS = ""; FS = "\n" }
       {
@@ -67,7 +69,7 @@ buildroot_mirror() {
   done
   # One-line sources: "deb [options] URI suite components".
   if [[ -z "$uri" ]]; then
-    uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+    uri=$(cat "$BUILDROOT_APT_DIR"/sources.list "$BUILDROOT_APT_DIR"/sources.list.d/*.list 2>/dev/null |
       sed -E 's/\[[^]]*\]//' |
       awk '$1 == "deb" && $3 !~ /-security/ && $2 ~ /\/debian\/?$/ { print $2; exit }')
   fi

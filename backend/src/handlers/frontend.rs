@@ -63,8 +63,8 @@ fn wants_page(request: &Request) -> bool {
     navigates && accepts_html && !request.uri().path().starts_with("/api/")
 }
 
-/// Answers a request with a file of the bundle, or with index.html when a
-/// browser navigates to a client-side route.
+/// Serves a file of the bundle, or index.html when a browser navigates to a
+/// client-side route.
 async fn serve(State(frontend): State<Arc<Frontend>>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let fallback = wants_page(&request).then(|| {

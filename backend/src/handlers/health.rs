@@ -3,7 +3,7 @@
 use axum::Json;
 use serde_json::{json, Value};
 
-/// Answers `GET /healthz` with 200 while the process serves requests.
+/// Returns 200 with `{"status":"ok"}` while the process serves requests.
 pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }

@@ -1,5 +1,5 @@
 //! Reads the two ELF facts that decide whether a file can run in an image:
-//! the machine it was built for and the dynamic loader it asks for.
+//! the machine it was built for and the dynamic loader it requests.
 
 /// The facts read from an ELF header.
 #[derive(Debug, PartialEq, Eq)]
@@ -29,7 +29,7 @@ const MACHINES: [(&str, u16, &str); 7] = [
     ("s390x", 22, "S/390"),
 ];
 
-/// The `e_machine` value that an image architecture requires, and its name.
+/// Returns the `e_machine` value that an image architecture requires, and its name.
 pub fn machine_for_architecture(architecture: &str) -> Option<(u16, &'static str)> {
     MACHINES
         .iter()
@@ -37,7 +37,7 @@ pub fn machine_for_architecture(architecture: &str) -> Option<(u16, &'static str
         .map(|(_, machine, name)| (*machine, *name))
 }
 
-/// A readable name for an `e_machine` value.
+/// Returns a readable name for an `e_machine` value.
 pub fn machine_name(machine: u16) -> String {
     MACHINES
         .iter()
@@ -109,8 +109,8 @@ pub fn parse(bytes: &[u8]) -> Option<ElfInfo> {
 mod tests {
     use super::*;
 
-    /// A 64-bit little-endian ELF header with one program header, which is
-    /// PT_INTERP when `interpreter` is given.
+    /// Builds a 64-bit little-endian ELF header with one program header,
+    /// which is PT_INTERP when `interpreter` is given.
     fn elf64(machine: u16, interpreter: Option<&str>) -> Vec<u8> {
         let mut bytes = vec![0u8; 64 + 56];
         bytes[..4].copy_from_slice(b"\x7fELF");

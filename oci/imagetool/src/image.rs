@@ -1,6 +1,6 @@
 //! `imagetool image`: an OCI image layout from layers and a config spec.
 //!
-//! The layout holds `oci-layout`, `index.json` with one manifest, and the
+//! The layout contains `oci-layout`, `index.json` with one manifest, and the
 //! config, manifest and layer blobs under `blobs/sha256/`. Before writing,
 //! every ELF file in the layers is checked against the image's platform.
 
@@ -57,7 +57,7 @@ struct Spec {
 #[serde(deny_unknown_fields)]
 struct SpecLayer {
     path: PathBuf,
-    /// What made the layer, for the config's history (a Bazel label).
+    /// The Bazel label that built the layer, for the config's history.
     created_by: String,
 }
 
@@ -67,7 +67,7 @@ struct ElfFile {
     info: elf::ElfInfo,
 }
 
-/// What reading one layer found.
+/// Facts gathered while reading one layer.
 struct LayerFacts {
     diff_id: String,
     elf_files: Vec<ElfFile>,

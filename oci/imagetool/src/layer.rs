@@ -53,7 +53,7 @@ struct SpecEntry {
     gid: u64,
 }
 
-/// What one path in the layer is.
+/// The entry at one path of the layer: a directory, or a file and its source.
 #[derive(Debug, PartialEq, Eq)]
 enum Node {
     Directory(Ownership),

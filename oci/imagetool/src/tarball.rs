@@ -1,6 +1,6 @@
 //! `imagetool tarball`: a docker-archive tarball from an OCI image layout.
 //!
-//! The archive holds `manifest.json` (the docker-archive index, with the
+//! The archive contains `manifest.json` (the docker-archive index, with the
 //! repo tags) and the config and layer blobs under `blobs/sha256/`, the
 //! layout `docker save` has written since Docker 25. Both `docker load` and
 //! `podman load` read it; layers stay gzip-compressed.

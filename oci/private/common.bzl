@@ -1,4 +1,12 @@
-"""Checks shared by the OCI rules."""
+"""Attributes and checks shared by the OCI rules."""
+
+# The tool that writes layers, layouts and tarballs, built for the exec
+# platform.
+IMAGETOOL_ATTR = attr.label(
+    default = "//oci/imagetool",
+    executable = True,
+    cfg = "exec",
+)
 
 def check_image_path(path, attribute, label):
     """Fails unless `path` is an absolute, normalized path inside an image.
