@@ -15,11 +15,45 @@ use tracing_subscriber::EnvFilter;
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+const USAGE: &str = "\
+usage: backend
+
+Serves the web app over HTTP until SIGTERM or SIGINT. Settings come from
+the environment:
+  PORT          TCP port to listen on (default 3000)
+  FRONTEND_DIR  directory of the frontend bundle to serve (default: none)
+  RUST_LOG      log filter, such as info or backend=debug (default info)";
+
+/// Reads the log filter from RUST_LOG, falling back to `info` with a
+/// warning when the variable is set but invalid.
+fn log_filter() -> EnvFilter {
+    let Ok(value) = std::env::var("RUST_LOG") else {
+        return EnvFilter::new("info");
+    };
+    EnvFilter::try_new(&value).unwrap_or_else(|error| {
+        eprintln!("backend: invalid RUST_LOG {value:?} ({error}); logging at info instead");
+        EnvFilter::new("info")
+    })
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => {}
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(arg) => {
+            eprintln!("backend: unexpected argument {arg:?}: settings come from environment variables\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+
     // Colors only on a terminal: container logs keep plain text.
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(log_filter())
         .with_ansi(std::io::stdout().is_terminal())
         .init();
 
