@@ -14,14 +14,15 @@ use tower_http::trace::TraceLayer;
 
 pub use config::{Config, ConfigError};
 
-/// Builds the application's router from its configuration.
-pub fn router(config: &Config) -> Router {
+/// Builds the application's router from its configuration. Fails when the
+/// frontend directory cannot be read.
+pub fn router(config: &Config) -> io::Result<Router> {
     let api = Router::new().route("/healthz", get(handlers::health::healthz));
     let app = match &config.frontend_dir {
-        Some(dir) => api.fallback_service(handlers::frontend::router(dir)),
+        Some(dir) => api.fallback_service(handlers::frontend::router(dir)?),
         None => api,
     };
-    app.layer(TraceLayer::new_for_http())
+    Ok(app.layer(TraceLayer::new_for_http()))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then waits for

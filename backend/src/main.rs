@@ -75,7 +75,14 @@ async fn main() -> ExitCode {
     };
     tracing::info!(%address, frontend_dir = ?config.frontend_dir, "listening");
 
-    if let Err(error) = serve(listener, router(&config), shutdown_signal()).await {
+    let app = match router(&config) {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(frontend_dir = ?config.frontend_dir, %error, "failed to read the frontend bundle");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(error) = serve(listener, app, shutdown_signal()).await {
         tracing::error!(%error, "server failed");
         return ExitCode::FAILURE;
     }

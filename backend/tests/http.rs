@@ -45,6 +45,7 @@ async fn send(config: &Config, uri: &str, headers: &[(header::HeaderName, &str)]
         request = request.header(name, *value);
     }
     let response = router(config)
+        .unwrap()
         .oneshot(request.body(Body::empty()).unwrap())
         .await
         .unwrap();
@@ -189,4 +190,77 @@ async fn unknown_api_path_is_not_found_for_browsers() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn missing_asset_is_not_found_for_browsers() {
+    let bundle = Bundle::new("missing-html");
+    let reply = send(
+        &bundle.config(),
+        "/assets/index-Gone.js",
+        &[(header::ACCEPT, "text/html")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn index_has_etag_and_no_last_modified() {
+    let bundle = Bundle::new("etag");
+    let reply = get(&bundle.config(), "/").await;
+    assert!(
+        reply.header(header::ETAG).starts_with("W/\""),
+        "{:?}",
+        reply.headers
+    );
+    assert_eq!(reply.header(header::LAST_MODIFIED), "");
+}
+
+#[tokio::test]
+async fn matching_etag_is_not_modified() {
+    let bundle = Bundle::new("etag-match");
+    let etag = get(&bundle.config(), "/")
+        .await
+        .header(header::ETAG)
+        .to_owned();
+    let reply = send(&bundle.config(), "/", &[(header::IF_NONE_MATCH, &etag)]).await;
+    assert_eq!(reply.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(reply.header(header::ETAG), etag);
+    assert!(reply.body.is_empty());
+}
+
+#[tokio::test]
+async fn epoch_if_modified_since_is_ignored() {
+    // Image files all carry mtime 0, so a date condition must not turn a
+    // changed index.html into a 304.
+    let bundle = Bundle::new("epoch");
+    let reply = send(
+        &bundle.config(),
+        "/",
+        &[(header::IF_MODIFIED_SINCE, "Thu, 01 Jan 1970 00:00:00 GMT")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), INDEX);
+}
+
+#[tokio::test]
+async fn changed_index_changes_etag() {
+    let first = Bundle::new("etag-first");
+    let second = Bundle::new("etag-second");
+    fs::write(second.0.join("index.html"), "<p>new release</p>").unwrap();
+    let old_etag = get(&first.config(), "/")
+        .await
+        .header(header::ETAG)
+        .to_owned();
+    let reply = send(&second.config(), "/", &[(header::IF_NONE_MATCH, &old_etag)]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.text(), "<p>new release</p>");
+    assert_ne!(reply.header(header::ETAG), old_etag);
+}
+
+#[tokio::test]
+async fn unreadable_frontend_dir_fails_router() {
+    let config = config(Some(PathBuf::from("/nonexistent/bundle")));
+    assert!(router(&config).is_err());
 }
