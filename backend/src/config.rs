@@ -2,6 +2,7 @@
 
 use std::env;
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
 /// Port used when `PORT` is not set.
@@ -10,6 +11,8 @@ pub const DEFAULT_PORT: u16 = 3000;
 /// The service's settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
+    /// Address to listen on, from `HOST`; all IPv4 interfaces by default.
+    pub host: IpAddr,
     /// TCP port to listen on, from `PORT`.
     pub port: u16,
     /// Directory of the frontend bundle, from `FRONTEND_DIR`; nothing but
@@ -20,6 +23,7 @@ pub struct Config {
 /// A setting whose value cannot be used.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ConfigError {
+    InvalidHost(String),
     InvalidPort(String),
     MissingFrontendDir(PathBuf),
 }
@@ -27,6 +31,10 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::InvalidHost(value) => write!(
+                f,
+                "invalid HOST {value:?}: expected an IP address such as 127.0.0.1 or ::"
+            ),
             Self::InvalidPort(value) => write!(
                 f,
                 "invalid PORT {value:?}: expected a TCP port number from 1 to 65535"
@@ -51,6 +59,13 @@ impl Config {
     /// Reads the settings through `lookup`, which maps a variable's name to
     /// its value.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let host = match lookup("HOST") {
+            None => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            Some(value) => value
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::InvalidHost(value.clone()))?,
+        };
         let port = match lookup("PORT") {
             None => DEFAULT_PORT,
             Some(value) => parse_port(&value)?,
@@ -66,7 +81,11 @@ impl Config {
                 Some(path)
             }
         };
-        Ok(Self { port, frontend_dir })
+        Ok(Self {
+            host,
+            port,
+            frontend_dir,
+        })
     }
 }
 
@@ -88,6 +107,28 @@ mod tests {
                 .find(|(key, _)| *key == name)
                 .map(|(_, value)| (*value).to_owned())
         })
+    }
+
+    #[test]
+    fn host_defaults_to_all_interfaces() {
+        assert_eq!(
+            config_from(&[]).unwrap().host,
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        );
+    }
+
+    #[test]
+    fn host_from_environment() {
+        let config = config_from(&[("HOST", "127.0.0.1")]).unwrap();
+        assert_eq!(config.host, IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+
+    #[test]
+    fn host_rejects_names() {
+        assert_eq!(
+            config_from(&[("HOST", "localhost")]),
+            Err(ConfigError::InvalidHost("localhost".into()))
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! environment, binds the port and serves until SIGTERM or SIGINT.
 
 use std::io::IsTerminal;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use backend::{router, serve, shutdown_signal, Config};
@@ -20,6 +20,7 @@ usage: backend
 
 Serves the web app over HTTP until SIGTERM or SIGINT. Settings come from
 the environment:
+  HOST          IP address to listen on (default 0.0.0.0)
   PORT          TCP port to listen on (default 3000)
   FRONTEND_DIR  directory of the frontend bundle to serve (default: none)
   RUST_LOG      log filter, such as info or backend=debug (default info)";
@@ -65,7 +66,7 @@ async fn main() -> ExitCode {
         }
     };
 
-    let address = SocketAddr::from((Ipv4Addr::UNSPECIFIED, config.port));
+    let address = SocketAddr::from((config.host, config.port));
     let listener = match TcpListener::bind(address).await {
         Ok(listener) => listener,
         Err(error) => {

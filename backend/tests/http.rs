@@ -34,6 +34,7 @@ impl Reply {
 
 fn config(frontend_dir: Option<PathBuf>) -> Config {
     Config {
+        host: std::net::Ipv4Addr::LOCALHOST.into(),
         port: 0,
         frontend_dir,
     }

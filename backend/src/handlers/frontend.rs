@@ -123,8 +123,8 @@ fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
 /// Serves a file of the bundle, or index.html when a browser navigates to a
 /// client-side route.
 async fn serve(State(frontend): State<Arc<Frontend>>, mut request: Request) -> Response {
-    // Every file has the same modification time, so date conditions say
-    // nothing; the ETag below decides instead.
+    // Every file has the same modification time, so date conditions carry
+    // no information. The ETag below decides instead.
     let conditions = request.headers().clone();
     request.headers_mut().remove(IF_MODIFIED_SINCE);
     request.headers_mut().remove(IF_UNMODIFIED_SINCE);
