@@ -131,6 +131,9 @@ buildroot_provision() {
     buildroot_die "provisioning the build root failed (see mmdebstrap's output above); a pinned version in $dir/packages.txt may have left the mirror: update it to the version the mirror has"
   fi
   echo "$stamp" >"$state/root.new/etc/buildroot.stamp"
+  # NOTE: a Bazel server started from the old root keeps that root mounted
+  # in its namespace until it exits; run `tools/bazel shutdown` in each
+  # workspace after the package list changes.
   rm -rf "$state/root"
   mv "$state/root.new" "$state/root"
   buildroot_log "build root ready after $((SECONDS - started)) s"
