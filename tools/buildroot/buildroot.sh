@@ -177,6 +177,24 @@ buildroot_enter() {
   ' buildroot "$root" "$workspace" "$cache" "$cwd" "${#env[@]}" "${env[@]}" "$@"
 }
 
+# Removes the output bases under $1/bazel whose workspace no longer exists,
+# such as those of deleted clones, unless their Bazel server still runs.
+buildroot_prune_output_bases() {
+  local base workspace pid
+  for base in "$1"/bazel/*/; do
+    [[ -f "$base/DO_NOT_BUILD_HERE" ]] || continue
+    workspace=$(cat "$base/DO_NOT_BUILD_HERE")
+    [[ -n "$workspace" && ! -e "$workspace" ]] || continue
+    pid=$(cat "$base/server/server.pid.txt" 2>/dev/null || true)
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      continue
+    fi
+    buildroot_log "removing the output base of the deleted workspace $workspace"
+    chmod -R u+w "$base" 2>/dev/null || true
+    rm -rf "$base"
+  done
+}
+
 # Commands that take build options, and so the root's configuration.
 buildroot_takes_build_options() {
   case "$1" in
@@ -209,6 +227,7 @@ buildroot_bazel() {
     fi
     flock -u "$lock_fd"
   fi
+  buildroot_prune_output_bases "$cache"
   buildroot_require_free "$state" "$BUILDROOT_RUN_MIN_GIB"
 
   # Split "bazel [startup options] command [arguments]".

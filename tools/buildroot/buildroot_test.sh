@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tests the launcher's helpers that need no root: reading the Debian
-# mirror from apt sources, reading packages.txt, splitting commands, and
-# the one-line errors.
+# mirror from apt sources, reading packages.txt, choosing commands that
+# take build options, pruning output bases, and the one-line errors.
 set -uo pipefail
 
 source tools/buildroot/buildroot.sh
@@ -78,6 +78,15 @@ for command in version shutdown help ""; do
   buildroot_takes_build_options "$command"
   expect "'$command' takes no build options" 1 $?
 done
+
+cache=$work/cache
+mkdir -p "$cache/bazel/gone" "$cache/bazel/kept" "$cache/bazel/no-marker"
+echo "$work/deleted-clone" >"$cache/bazel/gone/DO_NOT_BUILD_HERE"
+echo "$work" >"$cache/bazel/kept/DO_NOT_BUILD_HERE"
+buildroot_prune_output_bases "$cache" 2>/dev/null
+expect "output base of a deleted workspace is removed" no "$([[ -d "$cache/bazel/gone" ]] && echo yes || echo no)"
+expect "output base of an existing workspace is kept" yes "$([[ -d "$cache/bazel/kept" ]] && echo yes || echo no)"
+expect "directory without a workspace marker is kept" yes "$([[ -d "$cache/bazel/no-marker" ]] && echo yes || echo no)"
 
 echo "buildroot: $passed passed, $failed failed"
 ((failed == 0))
