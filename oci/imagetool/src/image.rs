@@ -5,8 +5,8 @@
 //! every ELF file in the layers is checked against the image's platform.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::{self, File};
-use std::io::{self, BufReader, Read};
+use std::fs;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::GzDecoder;
@@ -74,12 +74,11 @@ struct LayerFacts {
     paths: Vec<String>,
 }
 
-/// Decompresses a layer, hashing the tar stream for its diff ID and noting
-/// every path and ELF file in it.
-fn read_layer(path: &Path) -> Result<LayerFacts> {
-    let file = File::open(path).context(|| format!("failed to open layer {}", path.display()))?;
+/// Decompresses the layer `bytes` read from `path`, hashing the tar stream
+/// for its diff ID and noting every path and ELF file in it.
+fn read_layer(path: &Path, bytes: &[u8]) -> Result<LayerFacts> {
     let mut tee = TeeReader {
-        inner: GzDecoder::new(BufReader::new(file)),
+        inner: GzDecoder::new(bytes),
         hasher: HashingWriter::new(io::sink()),
     };
     let mut elf_files = Vec::new();
@@ -263,9 +262,9 @@ pub fn write(spec_path: &Path, output: &Path) -> Result<()> {
     let mut elf_files = Vec::new();
     let mut paths = BTreeSet::new();
     for layer in &spec.layers {
-        let facts = read_layer(&layer.path)?;
         let bytes = fs::read(&layer.path)
             .context(|| format!("failed to read layer {}", layer.path.display()))?;
+        let facts = read_layer(&layer.path, &bytes)?;
         layer_descriptors.push(write_blob(output, LAYER_MEDIA_TYPE, &bytes)?);
         diff_ids.push(facts.diff_id);
         history.push(json!({"created": created, "created_by": layer.created_by}));

@@ -220,14 +220,12 @@ pub fn write(spec_path: &Path, output: &Path) -> Result<()> {
     let mtime = source_date_epoch()?;
     let file = File::create(output).context(|| format!("failed to create {}", output.display()))?;
     // A zero gzip MTIME and a fixed OS byte keep the compressed bytes stable.
-    let gzip = GzBuilder::new()
+    let mut gzip = GzBuilder::new()
         .mtime(0)
         .operating_system(255)
         .write(BufWriter::new(file), Compression::best());
-    let mut gzip_out = gzip;
-    tree.write(&mut gzip_out, mtime)?;
-    gzip_out
-        .finish()
+    tree.write(&mut gzip, mtime)?;
+    gzip.finish()
         .and_then(|mut inner| inner.flush())
         .context(|| format!("failed to write {}", output.display()))
 }
