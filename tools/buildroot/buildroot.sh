@@ -50,6 +50,7 @@ buildroot_mirror() {
     echo "${BUILDROOT_MIRROR%/}"
     return
   fi
+
   local file uri=""
   # deb822 sources: the first stanza whose URI ends in /debian and whose
   # suites are not the security archive.
@@ -67,12 +68,14 @@ buildroot_mirror() {
       }' "$file")
     [[ -z "$uri" ]] || break
   done
+
   # One-line sources: "deb [options] URI suite components".
   if [[ -z "$uri" ]]; then
     uri=$(cat "$BUILDROOT_APT_DIR"/sources.list "$BUILDROOT_APT_DIR"/sources.list.d/*.list 2>/dev/null |
       sed -E 's/\[[^]]*\]//' |
       awk '$1 == "deb" && $3 !~ /-security/ && $2 ~ /\/debian\/?$/ { print $2; exit }')
   fi
+
   if [[ -z "$uri" ]]; then
     buildroot_die "no Debian archive found in the host's apt sources: set BUILDROOT_MIRROR to the URL of a Debian mirror"
   fi
@@ -132,7 +135,7 @@ buildroot_provision() {
   fi
   echo "$stamp" >"$state/root.new/etc/buildroot.stamp"
   # NOTE: a Bazel server started from the old root keeps that root mounted
-  # in its namespace until it exits; run `tools/bazel shutdown` in each
+  # in its namespace until it exits. Run `tools/bazel shutdown` in each
   # workspace after the package list changes.
   rm -rf "$state/root"
   mv "$state/root.new" "$state/root"

@@ -110,14 +110,14 @@ fn wants_page(request: &Request) -> bool {
 
 /// True when `If-None-Match` names `etag` or `*`.
 fn matches_etag(headers: &HeaderMap, etag: &HeaderValue) -> bool {
-    let wanted = etag.to_str().unwrap_or_default().trim_start_matches("W/");
+    let expected = etag.to_str().unwrap_or_default().trim_start_matches("W/");
     headers
         .get_all(IF_NONE_MATCH)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
         .map(|tag| tag.trim().trim_start_matches("W/"))
-        .any(|tag| tag == "*" || tag == wanted)
+        .any(|tag| tag == "*" || tag == expected)
 }
 
 /// Serves a file of the bundle, or index.html when a browser navigates to a

@@ -66,7 +66,7 @@ pub struct Descriptor {
 }
 
 impl Descriptor {
-    /// The hex part of the digest, which names the blob file.
+    /// Returns the hex part of the digest, which names the blob file.
     pub fn hex(&self) -> &str {
         self.digest.trim_start_matches("sha256:")
     }
